@@ -23,21 +23,32 @@ _CANDIDATE = re.compile(
 _LAST_WORD = re.compile(r"\S+$")
 
 # Never the end of a sentence: a name or a number always follows these.
+# fmt: off
 _HARD_ABBREVIATIONS = frozenset(
-    "Dr Mr Mrs Ms Mx Prof Gen Lt Col Sgt Capt Maj Adm Cmdr Rev Hon Rep Sen Gov Pres "
-    "Amb Fr Sr Supt Insp Det Brig Pvt Cpl Messrs Mme Mlle vs v cf e.g i.e viz al "
-    "approx Nos Art Fig Vol pp Ph.D".split()
+    {
+        "Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "Gen", "Lt", "Col", "Sgt", "Capt", "Maj", "Adm", "Cmdr", "Rev", "Hon", "Rep",
+        "Sen", "Gov", "Pres", "Amb", "Fr", "Sr", "Supt", "Insp", "Det", "Brig", "Pvt", "Cpl", "Messrs", "Mme", "Mlle", "vs",
+        "v", "cf", "e.g", "i.e", "viz", "al", "approx", "Nos", "Art", "Fig", "Vol", "pp", "Ph.D",
+    }
 )
+# fmt: on
 # Usually not the end; they are when a common sentence opener follows ("... the U.S. The").
+# fmt: off
 _SOFT_ABBREVIATIONS = frozenset(
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Inc Ltd Co Corp Bros Jr St Mt "
-    "Ave Blvd Rd Dept Univ Govt Assn Est etc a.m p.m".split()
+    {
+        "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Ltd", "Co", "Corp",
+        "Bros", "Jr", "St", "Mt", "Ave", "Blvd", "Rd", "Dept", "Univ", "Govt", "Assn", "Est", "etc", "a.m", "p.m",
+    }
 )
 _OPENER_WORDS = frozenset(
-    "The A An He She It They We I You This That These Those There Their His Her Its Our "
-    "But And However Meanwhile In On At As After Before When While If Since Although "
-    "Officials Sources Yet So Then Now Some Many Most Other Others Earlier Later".split()
+    {
+        "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These", "Those", "There", "Their",
+        "His", "Her", "Its", "Our", "But", "And", "However", "Meanwhile", "In", "On", "At", "As", "After", "Before", "When",
+        "While", "If", "Since", "Although", "Officials", "Sources", "Yet", "So", "Then", "Now", "Some", "Many", "Most",
+        "Other", "Others", "Earlier", "Later",
+    }
 )
+# fmt: on
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.N, e.g, a.m (final dot cut off)
 _QUOTE_WINDOW = 600  # how far back and ahead a quotation or parenthesis is followed
 _CONTINUES_LOWER = re.compile(r"[,;:.!?]*\s*[a-z]")
@@ -107,13 +118,9 @@ def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
             newlines = match.group("ws").count("\n")
             if newlines < 2:
                 opener = text[next_pos]
-                if not newlines and not (
-                    opener.isupper() or opener.isdigit() or opener in _OPENERS
-                ):
+                if not newlines and not (opener.isupper() or opener.isdigit() or opener in _OPENERS):
                     continue
-                if match.group("punct") == "." and _is_abbreviation(
-                    text, match.start(), next_pos
-                ):
+                if match.group("punct") == "." and _is_abbreviation(text, match.start(), next_pos):
                     continue
                 if _inside_continued_quote(text, start, match.start()):
                     continue

