@@ -20,10 +20,10 @@ class UsageError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
-def _load_model(path: str | None):
+def _load_model(path: str | None, int8: bool = False):
     from stance.model import StanceModel
 
-    return StanceModel.load(path)
+    return StanceModel.load(path, quantize="int8" if int8 else None)
 
 
 def _read_text_argument(file: str) -> str:
@@ -78,7 +78,7 @@ def format_document(result) -> str:
 
 def cmd_analyze(args) -> int:
     text = _read_text_argument(args.file)
-    model = _load_model(args.model)
+    model = _load_model(args.model, args.int8)
     result = model.analyze(text, parties=_parties_argument(args.parties), batch_size=args.batch_size)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
@@ -93,7 +93,7 @@ def cmd_score(args) -> int:
     source = Path(args.input)
     if not source.exists():
         raise UsageError(f"{args.input}: no such file or folder")
-    model = _load_model(args.model)
+    model = _load_model(args.model, args.int8)
     parties = _parties_argument(args.parties)
     writer = ResultWriter(args.output, resume=args.resume)
     skip = writer.done
@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--model", default=None, help="a saved model folder (default: the packaged model)")
         sub.add_argument("--parties", default=None, help='JSON (or a file of it): {"Pakistan": ["Islamabad", "Pakistani"]}')
         sub.add_argument("--batch-size", type=int, default=32)
+        sub.add_argument("--int8", action="store_true", help="dynamic int8 quantisation: faster on CPU")
 
     train = commands.add_parser("train", help="fine-tune a model on TAXONOMY JSONL corpora")
     train.add_argument("--train", nargs="+", required=True, help="FILE or NAME=FILE, one per corpus")

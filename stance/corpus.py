@@ -123,7 +123,7 @@ def read_jsonl(path: str | Path, labels: tuple[str, ...] = STANCE_LABELS, skip_b
                     try:
                         raw = json.loads(line)
                     except json.JSONDecodeError as error:
-                        raise RecordError(f"{path} line {number}: not valid JSON ({error.msg} at column {error.colno})")
+                        raise RecordError(f"{path} line {number}: not valid JSON ({error.msg} at column {error.colno})") from None
                     records.append(validate_record(raw, labels, str(path), number))
                 except RecordError as error:
                     if not skip_bad:

@@ -32,9 +32,20 @@ class LoRALinear(nn.Module):
         self.lora_a = nn.Parameter(torch.empty(rank, base.in_features))
         self.lora_b = nn.Parameter(torch.zeros(base.out_features, rank))
         nn.init.kaiming_uniform_(self.lora_a, a=math.sqrt(5))
+        self.merged = False
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.merged:
+            return self.base(x)
         return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scaling
+
+    @torch.no_grad()
+    def merge(self, merged: bool = True) -> None:
+        """Fold the update into the base weight (inference at plain-encoder cost), or take it out again."""
+        if merged != self.merged:
+            delta = (self.lora_b @ self.lora_a) * self.scaling
+            self.base.weight += delta if merged else -delta
+            self.merged = merged
 
 
 def add_lora(module: nn.Module, rank: int, alpha: float) -> None:
@@ -132,6 +143,12 @@ class StanceNetwork(nn.Module):
         pair = torch.cat([expanded, candidates, expanded * candidates, context], dim=-1)
         holder_logits = self.holder_head(pair).squeeze(-1).masked_fill(~batch.candidate_mask, -1e4)  # [N, C]
         return {"claim": claim_logits, "stance": stance_logits, "holder": holder_logits}
+
+    def merge_adapters(self, merged: bool = True) -> None:
+        """Merge LoRA updates for inference (`True`) or separate them for training (`False`)."""
+        for module in self.modules():
+            if isinstance(module, LoRALinear):
+                module.merge(merged)
 
     def trained_state(self) -> dict[str, torch.Tensor]:
         """The weights training changed: everything with LoRA off, adapters and heads with it on."""

@@ -22,7 +22,9 @@ from stance.taxonomy import POLARITIES, POLARITY_OF
 PRIMARY_METRIC = "stance_macro_f1"
 
 
-def bootstrap_macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], rounds: int = 1000, seed: int = 0) -> tuple[float, float]:
+def bootstrap_macro_f1(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], rounds: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     """95% percentile interval of macro-F1 over resampled items."""
     if not gold:
         return (float("nan"), float("nan"))

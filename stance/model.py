@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.resources
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
 from safetensors.torch import load_file, save_file
+from torch import nn
 from transformers import AutoConfig, AutoTokenizer, PretrainedConfig
 from transformers.utils import logging as transformers_logging
 
@@ -69,6 +71,7 @@ class StanceModel:
         self.tokenizer = tokenizer
         self.config = config
         self._party_finder = party_finder
+        self.quantized = False
         self.pipeline = Pipeline(network, tokenizer, config)
 
     @property
@@ -120,8 +123,14 @@ class StanceModel:
         return cls(network, tokenizer, config, party_finder)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, party_finder=None) -> "StanceModel":
-        """Load a saved model folder (default: the model shipped in the package)."""
+    def load(cls, path: str | Path | None = None, party_finder=None, quantize: str | None = None) -> "StanceModel":
+        """Load a saved model folder (default: the model shipped in the package).
+
+        `quantize="int8"` applies dynamic int8 quantisation to the encoder's linear layers
+        (faster on CPU, for inference only).
+        """
+        if quantize not in (None, "int8"):
+            raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
         folder = Path(path) if path is not None else default_model_path()
         if path is None and not (folder / "config.json").is_file():
             raise ModelFolderError(f"the default model is not in the package ({folder}); train one with `stance train`")
@@ -144,10 +153,17 @@ class StanceModel:
             raise ModelFolderError(f"{folder}/model.safetensors does not fit its config: missing {missing[:5]}, unexpected {unexpected[:5]}")
         tokenizer = AutoTokenizer.from_pretrained(str(folder))
         network.eval()
-        return cls(network, tokenizer, config, party_finder)
+        network.merge_adapters(True)
+        model = cls(network, tokenizer, config, party_finder)
+        if quantize == "int8":
+            network.encoder = torch.ao.quantization.quantize_dynamic(network.encoder, {nn.Linear}, dtype=torch.qint8)
+            model.quantized = True
+        return model
 
     def save(self, path: str | Path) -> None:
         """Write config.json, model.safetensors, tokenizer files and a README.md model card."""
+        if self.quantized:
+            raise ValueError("an int8-quantised model is for inference only; save the model loaded without quantize")
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().contiguous().cpu() for k, v in self.network.trained_state().items()}
@@ -259,13 +275,14 @@ class StanceModel:
         return SentenceResult(text, start, end, claim, round(output.claim_score, 6), parties, stances, sentence_id)
 
 
-def load(path: str | Path | None = None) -> StanceModel:
+def load(path: str | Path | None = None, quantize: str | None = None) -> StanceModel:
     """Load a stance model: the packaged default (no network) or a saved folder.
 
     >>> import stance
     >>> model = stance.load()  # doctest: +SKIP
+    >>> fast = stance.load(quantize="int8")  # doctest: +SKIP
     """
-    return StanceModel.load(path)
+    return StanceModel.load(path, quantize=quantize)
 
 
 __all__ = ["StanceModel", "load", "ModelFolderError"]

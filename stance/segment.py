@@ -18,9 +18,8 @@ _OPENERS = "“\"‘'(["
 # Punctuation run + closers + whitespace, or a blank line (a paragraph break) on its own.
 _CANDIDATE = re.compile(
     r"(?P<punct>[.!?]+)(?P<close>[”\"’')\]]*)(?P<ws>\s+)"
-    r"|(?P<para>[^\S\n]*\n[^\S\n]*\n\s*)"
+    r"|(?P<para>\n[^\S\n]*\n\s*)"
 )
-_LAST_WORD = re.compile(r"\S+$")
 
 # Never the end of a sentence: a name or a number always follows these.
 # fmt: off
@@ -52,22 +51,15 @@ _OPENER_WORDS = frozenset(
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # U.S, U.N, e.g, a.m (final dot cut off)
 _QUOTE_WINDOW = 600  # how far back and ahead a quotation or parenthesis is followed
 _CONTINUES_LOWER = re.compile(r"[,;:.!?]*\s*[a-z]")
-
-
-def _next_word(text: str, pos: int) -> str:
-    """The word (letters only) starting at `pos`."""
-    end = pos
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    return text[pos:end]
+_LETTERS = re.compile(r"[^\W\d_]*")
+_ANY_OPENER = re.compile(r"[(\[“\"]")
 
 
 def _is_abbreviation(text: str, dot: int, next_pos: int) -> bool:
     """Whether the '.' at `dot` closes an abbreviation or an initial, not a sentence."""
-    found = _LAST_WORD.search(text, max(0, dot - 40), dot)
-    if not found:
-        return False
-    word = found.group().lstrip(_OPENERS)
+    lo = max(0, dot - 40)
+    word = text[max(text.rfind(" ", lo, dot), text.rfind("\n", lo, dot), text.rfind("\t", lo, dot)) + 1 : dot]
+    word = word.lstrip(_OPENERS)
     if word in _HARD_ABBREVIATIONS:
         return True
     if word == "No":  # "No. 10 Downing Street", but "She said No. Then ..." ends.
@@ -77,7 +69,7 @@ def _is_abbreviation(text: str, dot: int, next_pos: int) -> bool:
         or (len(word) == 1 and word.isupper())  # an initial: "S. Jaishankar"
         or _DOTTED.fullmatch(word) is not None
     )
-    return soft and _next_word(text, next_pos) not in _OPENER_WORDS
+    return soft and _LETTERS.match(text, next_pos).group() not in _OPENER_WORDS
 
 
 def _inside_continued_quote(text: str, start: int, pos: int) -> bool:
@@ -85,6 +77,8 @@ def _inside_continued_quote(text: str, start: int, pos: int) -> bool:
     lower case (``"We will act. They will pay," he said`` or ``(see above. It is.) and``).
     """
     lo = max(start, pos - _QUOTE_WINDOW)
+    if not _ANY_OPENER.search(text, lo, pos):
+        return False
     hi = min(len(text), pos + _QUOTE_WINDOW)
     pairs = (("(", ")"), ("[", "]"), ("“", "”"))
     for opener, closer in pairs:
@@ -112,7 +106,7 @@ def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
         if next_pos >= len(text):
             break  # only trailing whitespace is left
         if match.group("para") is not None:
-            end = match.start()
+            end = start + len(text[start : match.start()].rstrip())
         else:
             end = match.end("close")
             newlines = match.group("ws").count("\n")

@@ -216,6 +216,7 @@ def train(
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     labels = model.labels
+    model.network.merge_adapters(False)
     label_weights = _label_weights(corpora, labels, args.class_weight_power)
     network = model.network
     encoder_params = [p for n, p in network.named_parameters() if p.requires_grad and n.startswith("encoder.") and "lora_" not in n]
@@ -258,6 +259,7 @@ def train(
         for callback in callbacks:
             callback("epoch_end", {"step": step, "epoch": epoch})
     network.eval()
+    network.merge_adapters(True)
     model.config.training = {"arguments": args.to_dict(), "steps": step, "corpora": {n: len(d) for n, d in corpora.items()}}
     for callback in callbacks:
         callback("end", {"step": step})

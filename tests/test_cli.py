@@ -119,7 +119,8 @@ def test_read_documents_csv(tmp_path):
 
 
 def test_train_and_evaluate_commands(tiny_encoder_dir, tmp_path, capsys):
-    record = {"text": "Chile thanked Peru.", "claim": True, "parties": [{"name": "Peru", "mentions": [[14, 18]]}, {"name": "Chile", "mentions": [[0, 5]]}],
+    record = {"text": "Chile thanked Peru.", "claim": True,
+              "parties": [{"name": "Peru", "mentions": [[14, 18]]}, {"name": "Chile", "mentions": [[0, 5]]}],
               "stances": [{"holder": "Chile", "target": "Peru", "label": "support"}]}
     data = jsonl(tmp_path / "train.jsonl", [json.dumps(record)] * 4)
     out = tmp_path / "trained"
@@ -133,7 +134,8 @@ def test_train_and_evaluate_commands(tiny_encoder_dir, tmp_path, capsys):
 
 
 def test_train_rejects_bad_labels_without_traceback(tmp_path, capsys):
-    data = jsonl(tmp_path / "train.jsonl", ['{"text": "A B", "parties": [{"name": "A", "mentions": [[0, 1]]}], "stances": [{"holder": null, "target": "A", "label": "angry"}]}'])
+    bad = {"text": "A B", "parties": [{"name": "A", "mentions": [[0, 1]]}], "stances": [{"holder": None, "target": "A", "label": "angry"}]}
+    data = jsonl(tmp_path / "train.jsonl", [json.dumps(bad)])
     assert main(["train", "--train", str(data), "--output", str(tmp_path / "o"), "--max-steps", "1"]) == 2
     err = capsys.readouterr().err
     assert "'angry' is not one of" in err and "Traceback" not in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stance.corpus import RecordError, gold_of, load_corpus, read_jsonl, validate_record
@@ -13,7 +15,10 @@ def write(tmp_path, lines):
     return path
 
 
-GOOD = '{"text": "Chile thanked Peru.", "parties": [{"name": "Peru", "mentions": [[14, 18]]}], "stances": [{"holder": "AUTHOR", "target": "Peru", "label": "support"}]}'
+GOOD = json.dumps(
+    {"text": "Chile thanked Peru.", "parties": [{"name": "Peru", "mentions": [[14, 18]]}],
+     "stances": [{"holder": "AUTHOR", "target": "Peru", "label": "support"}]}
+)
 
 
 def test_unknown_label_lists_the_allowed_ones(tmp_path):

@@ -1,0 +1,1 @@
+"""Benchmarks of `stance`: `python benchmarks/run.py --help`; see docs/PERFORMANCE.md."""
