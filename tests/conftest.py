@@ -13,7 +13,8 @@ from stance.model import StanceModel
 WORDS = (
     "the of and to in a on for with by at from that was is were be has have had it its their they he she "
     "said urged condemned accused praised rejected threatened warned called support backed denied talks "
-    "minister president council government officials ministry army troops attack strikes sanctions"
+    "minister president council government officials ministry army troops attack strikes sanctions "
+    "russia ukraine monday chile peru india pakistan unsc members thanked"
 ).split()
 
 
