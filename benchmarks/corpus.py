@@ -9,7 +9,7 @@ offset, plus the seed document `seeds/unsc_pahalgam.txt`. Nothing is copied into
 project. Sentence counts are those of `stance.segment.sentence_spans`, i.e. what the model
 actually reads.
 
->>> pool = ["A met B.", "C met D.", "E met F."]
+>>> pool = ["Rome met Paris.", "Oslo met Bern.", "Lima met Quito."]
 >>> [d.sentences for d in build_documents(pool, 5, doc_length=(2, 2), seed=0, seed_text=None)]
 [2, 2, 2]
 """

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = set(args.only.split(",")) - set(MEASUREMENTS)
     if unknown:
         parser.error(f"--only: {', '.join(sorted(unknown))} not among {', '.join(MEASUREMENTS)}")
+    for name in ("data", "output", "plot", "profile"):  # children run in the repository root
+        if getattr(args, name):
+            setattr(args, name, str(Path(getattr(args, name)).resolve()))
+    if args.model not in ("default", "untrained"):
+        args.model = str(Path(args.model).resolve())
     return args
 
 
@@ -76,16 +82,20 @@ def run_child(args: argparse.Namespace) -> dict:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    warnings.filterwarnings("ignore", message=r"document .*: sentence at")  # over-long sentences: truncated alike in a-d
+    warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor")  # deprecation notice of dynamic int8
     name, _, size = args.child.partition(":")
     pool = load_sentences(args.data)
     documents = build_documents(pool, args.sentences, seed=args.seed)
     if name == "d":
         return run_cli_child(args, documents)
     model = measure.load_model(args.model, int8=name == "int8")
-    measure.warm_up(model, args.batch_size)
-    if name == "a":
+    if name == "a":  # the floor needs no spaCy: warm up the encoder alone, so the RSS is the encoder's
+        measure.measure_floor(model, documents[:1], args.batch_size)
         result = measure.measure_floor(model, documents, args.batch_size)
-    elif name == "b":
+        return {**result, "threads": torch.get_num_threads(), "peak_rss_mb": measure.peak_rss_mb()}
+    measure.warm_up(model, args.batch_size)
+    if name == "b":
         result = measure.measure_naive(model, documents, args.batch_size)
     elif name in ("c", "int8"):
         result = measure.measure_score(model, documents, args.batch_size)
@@ -149,10 +159,11 @@ def spawn(args: argparse.Namespace, name: str) -> dict:
         return json.loads(out.read_text())
 
 
-def ratio(top: dict | None, bottom: dict | None, key: str = "sentences_per_second", bottom_key: str | None = None) -> float | None:
+def ratio(top: dict | None, bottom: dict | None, key: str = "sentences_per_second") -> float | None:
+    """`top[key]` over the bottom's sentences/second; None when either was not measured."""
     if not top or not bottom:
         return None
-    return round(top[key] / bottom[bottom_key or "sentences_per_second"], 3)
+    return round(top[key] / bottom["sentences_per_second"], 3)
 
 
 def summarise(results: dict) -> tuple[dict, dict]:
@@ -191,6 +202,7 @@ def plot(sweep: dict, floor: dict | None, path: str) -> None:
         axis.set_xticks(x, [str(v) for v in x])
         axis.set_xlabel(label)
         axis.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)
     axes[0].set_ylabel("sentences / second")
     axes[0].legend()
     figure.suptitle(f"stance throughput ({sweep['sentences']} sentences per point)")
@@ -205,8 +217,8 @@ def report(results: dict) -> str:
     for name, title in titles.items():
         if name in m:
             r = m[name]
-            lines.append(f"{name:5} {title:18} {r['sentences_per_second']:9.1f} sent/s {r['seconds']:8.1f} s"
-                         f"  peak RSS {r['peak_rss_mb']:6.0f} MiB")
+            rss = f"{r['peak_rss_mb']:6.0f} MiB" if "peak_rss_mb" in r else "-"
+            lines.append(f"{name:5} {title:18} {r['sentences_per_second']:9.1f} sent/s {r['seconds']:8.1f} s  peak RSS {rss}")
     lines += [f"{k:17} {v}" for k, v in results["ratios"].items() if v is not None]
     lines += [f"target {k}: {t['value']} -> {'met' if t['met'] else 'MISSED'}" for k, t in results["targets"].items() if t["value"] is not None]
     return "\n".join(lines)
