@@ -10,6 +10,10 @@ from transformers import BertConfig, BertTokenizerFast
 
 from stance.model import StanceModel
 
+# One intra-op thread: the tiny model gains nothing from more, and OpenMP threads that
+# spin against another busy process slow every op by an order of magnitude.
+torch.set_num_threads(1)
+
 WORDS = (
     "the of and to in a on for with by at from that was is were be has have had it its their they he she "
     "said urged condemned accused praised rejected threatened warned called support backed denied talks "
