@@ -81,4 +81,7 @@ def write_markdown(report: dict, path: Path) -> None:
         extras = [(k, metrics[k]) for k in EXTRAS if k in metrics]
         if extras:
             lines += [""] + [f"- {k}: {v:.3f}" if isinstance(v, float) else f"- {k}: {v}" for k, v in extras]
+    notes = path.parent / "evaluation" / "notes.md"
+    if notes.is_file():  # the written analysis survives regeneration
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
