@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import importlib.resources
 import warnings
 from collections import deque
@@ -37,6 +38,28 @@ transformers_logging.set_verbosity_error()
 
 UserParties = Mapping[str, Sequence[str]]
 CHUNK_SENTENCES = 512  # sentences prepared (NER, tokenisation) at a time while streaming
+
+
+def _trim_heap() -> None:
+    """Hand freed heap pages back to the OS (glibc only).
+
+    NER and the encoder interleave allocations of many sizes; without trimming, glibc keeps
+    the freed fragments and the resident set creeps up over a long stream.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _load_libc():
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - present on glibc only
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _load_libc()
 
 
 def default_model_path() -> Path:
@@ -204,10 +227,12 @@ class StanceModel:
             pending.append(self._start_document(index, document, parties))
             while sum(len(p.spans) for p in pending) >= CHUNK_SENTENCES:
                 self._score_chunk(pending, parties, batch_size)
+                _trim_heap()
                 yield from self._pop_finished(pending)
             yield from self._pop_finished(pending)
         while pending:
             self._score_chunk(pending, parties, batch_size)
+            _trim_heap()
             yield from self._pop_finished(pending)
 
     @staticmethod
