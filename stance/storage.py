@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,17 @@ def check_folder(path: Path) -> ModelConfig:
         return ModelConfig.from_dict(json.loads((path / "config.json").read_text(encoding="utf-8")))
     except (json.JSONDecodeError, TypeError) as error:
         raise ModelFolderError(f"{path}/config.json is not a valid stance config: {error}") from None
+
+
+MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md")
+
+
+def copy_model(source: Path, target: Path) -> None:
+    """Copy a saved model folder's files (and nothing else, e.g. checkpoints) to `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in MODEL_FILES:
+        if (source / name).is_file():
+            shutil.copy(source / name, target / name)
 
 
 def write_config(path: Path, config: ModelConfig) -> None:

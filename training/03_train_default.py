@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from stance.corpus import load_corpus  # noqa: E402
 from stance.evaluate import evaluate, headline  # noqa: E402
 from stance.model import StanceModel, default_model_path  # noqa: E402
+from stance.storage import copy_model  # noqa: E402
 from stance.train import TrainingArguments, print_progress, train  # noqa: E402
 
 RECIPE = TrainingArguments(
@@ -105,10 +106,7 @@ def main() -> int:
     if options.install:
         target = default_model_path()
         shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md"):
-            if (options.output / name).is_file():
-                shutil.copy(options.output / name, target / name)
+        copy_model(options.output, target)
         print(f"installed in {target}")
     return 0
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from stance.calibrate import collect, fit_temperatures, reliability_plot  # noqa
 from stance.corpus import load_corpus  # noqa: E402
 from stance.evaluate import evaluate, expected_calibration_error, write_report  # noqa: E402
 from stance.model import StanceModel, default_model_path  # noqa: E402
+from stance.storage import copy_model  # noqa: E402
 from stance.taxonomy import POLARITIES, STANCE_LABELS  # noqa: E402
 from training.baselines import claim_items, dse_items, run_baselines, target_items  # noqa: E402
 
@@ -113,10 +113,7 @@ def main() -> int:
         folder = options.model or default_model_path()
         model.save(folder)
         if options.install and folder != default_model_path():
-            target = default_model_path()
-            target.mkdir(parents=True, exist_ok=True)
-            for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "README.md"):
-                shutil.copy(Path(folder) / name, target / name)
+            copy_model(Path(folder), default_model_path())
     report["splits"] = {}
     for name, data in split_records.items():
         metrics = evaluate(model, data, dse=name.startswith("dse"))
