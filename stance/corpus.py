@@ -172,7 +172,7 @@ def record_segments(record: dict) -> list[Segment]:
     context_parties = {p["name"]: [tuple(m) for m in p["mentions"]] for p in record.get("context_parties") or []}
     for party in record["parties"]:
         if not party["mentions"] and party["name"] not in context_parties:
-            context_parties[party["name"]] = _search(party["name"], record["context"])
+            context_parties[party["name"]] = [tuple(m) for m in find_mentions(record["context"], [party["name"]])]
     context = Segment(
         record["context"], tuple((n, tuple(m)) for n, m in context_parties.items()), labelled=False
     )
@@ -180,8 +180,19 @@ def record_segments(record: dict) -> list[Segment]:
     return [context, text] if record["context"].strip() or context.parties else [text]
 
 
-def _search(name: str, text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)]
+def find_mentions(text: str, surfaces: list[str]) -> list[list[int]]:
+    """Word-bounded, non-overlapping occurrences of the surfaces, longest first.
+
+    >>> find_mentions("UNSC members met; the UNSC chair spoke.", ["UNSC"])
+    [[0, 4], [22, 26]]
+    """
+    taken: list[tuple[int, int]] = []
+    for surface in sorted(set(surfaces), key=len, reverse=True):
+        for match in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            span = match.span()
+            if all(span[1] <= s or span[0] >= e for s, e in taken):
+                taken.append(span)
+    return [list(span) for span in sorted(taken)]
 
 
 def gold_of(record: dict, labels: tuple[str, ...] = STANCE_LABELS) -> GoldSentence:

@@ -227,12 +227,10 @@ class StanceModel:
             pending.append(self._start_document(index, document, parties))
             while sum(len(p.spans) for p in pending) >= CHUNK_SENTENCES:
                 self._score_chunk(pending, parties, batch_size)
-                _trim_heap()
                 yield from self._pop_finished(pending)
             yield from self._pop_finished(pending)
         while pending:
             self._score_chunk(pending, parties, batch_size)
-            _trim_heap()
             yield from self._pop_finished(pending)
 
     @staticmethod
@@ -293,6 +291,7 @@ class StanceModel:
                     warnings.warn(f"document {item.id}: {item.warnings[-1]}", stacklevel=3)
                 item.results.append(self._sentence(sentences[cursor], s, e, found_parties[cursor], output))
                 cursor += 1
+        _trim_heap()
 
     def _sentence(self, text: str, start: int, end: int, parties: list[Party], output: SentenceOutput, sentence_id=None) -> SentenceResult:
         stances = [output.stances.get(p.name) or Stance(None, p.name, "none", 0.0, scored=False) for p in parties]

@@ -21,10 +21,10 @@ Passage format::
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from typing import Any
 
+from stance.corpus import find_mentions
 from stance.taxonomy import AUTHOR, STANCE_LABELS
 
 SPLIT_OF_BUCKET = ["train"] * 8 + ["dev"] + ["test"]
@@ -38,18 +38,6 @@ def split_of(passage_id: str) -> str:
     """Fixed train/dev/test split by passage (80/10/10), stable across runs."""
     bucket = int(hashlib.sha256(passage_id.encode()).hexdigest(), 16) % 10
     return SPLIT_OF_BUCKET[bucket]
-
-
-def find_mentions(text: str, surfaces: list[str]) -> list[list[int]]:
-    """Word-bounded, non-overlapping occurrences of the surfaces, longest first."""
-    taken: list[tuple[int, int]] = []
-    for surface in sorted(set(surfaces), key=len, reverse=True):
-        pattern = r"(?<![\w])" + re.escape(surface) + r"(?![\w])"
-        for match in re.finditer(pattern, text):
-            span = match.span()
-            if all(span[1] <= s or span[0] >= e for s, e in taken):
-                taken.append(span)
-    return [list(span) for span in sorted(taken)]
 
 
 def passage_to_records(passage: dict[str, Any]) -> list[dict[str, Any]]:
