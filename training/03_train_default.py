@@ -26,6 +26,7 @@ from stance.evaluate import evaluate, headline  # noqa: E402
 from stance.model import StanceModel, default_model_path  # noqa: E402
 from stance.storage import copy_model  # noqa: E402
 from stance.train import TrainingArguments, print_progress, train  # noqa: E402
+from training.silver import count_fine, silver_fine_labels  # noqa: E402
 
 RECIPE = TrainingArguments(
     epochs=2,
@@ -45,6 +46,7 @@ TRAIN_FILES = {
     "checkthat": "data/converted/checkthat_train.jsonl",
     "cameo": "data/converted/cameo_train.jsonl",
 }
+SILVER_CORPORA = ("dse", "newsmtsc", "cameo")  # polarity corpora whose cue verbs can give fine labels
 DEV_FILES = {
     "authored_dev": "corpus/authored/dev.jsonl",
     "dse_valid": "data/converted/dse_valid.jsonl",
@@ -75,6 +77,7 @@ def main() -> int:
     parser.add_argument("--args", type=str, default=None, help="JSON overriding fields of the recipe")
     parser.add_argument("--checkpoint-every", type=int, default=500)
     parser.add_argument("--resume-from", type=Path, default=None, help="continue training a saved model folder")
+    parser.add_argument("--silver", action="store_true", help="fine labels from cue verbs in the polarity corpora (training/silver.py)")
     options = parser.parse_args()
     arguments = RECIPE.to_dict()
     arguments.update(json.loads(options.args) if options.args else {})
@@ -82,6 +85,11 @@ def main() -> int:
 
     corpora = {name: load_corpus(ROOT / path) for name, path in TRAIN_FILES.items() if (ROOT / path).is_file()}
     print({name: len(data) for name, data in corpora.items()}, flush=True)
+    if options.silver:
+        for name in SILVER_CORPORA:
+            if name in corpora:
+                corpora[name] = corpora[name].map(silver_fine_labels)
+                print(f"silver fine labels in {name}: {dict(count_fine(corpora[name].to_list()))}", flush=True)
     if options.resume_from:
         model = StanceModel.load(options.resume_from)
     else:
@@ -98,6 +106,7 @@ def main() -> int:
     train_texts = set(corpora["dse"]["text"]) if "dse" in corpora else set()
     metrics = dev_metrics(model, train_texts)
     model.config.training["minutes"] = round(minutes, 1)
+    model.config.training["silver"] = options.silver
     model.config.evaluation = {name: headline(m) for name, m in metrics.items()}
     model.save(options.output)
     (options.output / "dev_metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
