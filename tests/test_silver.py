@@ -10,8 +10,14 @@ def _record(text: str, holder: str | None, target: str, label: str) -> dict:
     for name in dict.fromkeys(n for n in (holder, target) if n):
         start = text.index(name)
         parties.append({"name": name, "mentions": [[start, start + len(name)]]})
-    return {"id": "r", "text": text, "context": "", "claim": None, "parties": parties,
-            "stances": [{"holder": holder, "target": target, "label": label}]}
+    return {
+        "id": "r",
+        "text": text,
+        "context": "",
+        "claim": None,
+        "parties": parties,
+        "stances": [{"holder": holder, "target": target, "label": label}],
+    }
 
 
 def _label(text: str, holder: str | None, target: str, label: str) -> str:
