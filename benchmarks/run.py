@@ -144,10 +144,28 @@ def spawn(args: argparse.Namespace, name: str) -> dict:
     """Run `name` in a fresh interpreter and return its result."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "result.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--child-output", str(out),
-                   "--model", args.model, "--sentences", str(args.sentences), "--batch-size", str(args.batch_size),
-                   "--data", args.data, "--seed", str(args.seed), "--profile-sentences", str(args.profile_sentences),
-                   "--memory-sizes", *map(str, args.memory_sizes)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            name,
+            "--child-output",
+            str(out),
+            "--model",
+            args.model,
+            "--sentences",
+            str(args.sentences),
+            "--batch-size",
+            str(args.batch_size),
+            "--data",
+            args.data,
+            "--seed",
+            str(args.seed),
+            "--profile-sentences",
+            str(args.profile_sentences),
+            "--memory-sizes",
+            *map(str, args.memory_sizes),
+        ]
         command += ["--threads", str(args.threads)] if args.threads else []
         command += ["--sweep-sentences", str(args.sweep_sentences)] if args.sweep_sentences else []
         command += ["--profile", args.profile] if args.profile else []
@@ -176,8 +194,7 @@ def summarise(results: dict) -> tuple[dict, dict]:
         "d/a_with_startup": ratio(m.get("d"), m.get("a")),
         "int8_speedup": ratio(m.get("int8"), m.get("c")),
     }
-    targets = {f"{k} >= {v}": {"value": ratios[k], "met": None if ratios[k] is None else ratios[k] >= v}
-               for k, v in TARGETS.items()}
+    targets = {f"{k} >= {v}": {"value": ratios[k], "met": None if ratios[k] is None else ratios[k] >= v} for k, v in TARGETS.items()}
     memory = results.get("memory")
     if memory:
         small, large = (memory[str(n)]["peak_rss_mb"] for n in results["benchmark"]["memory_sizes"])
@@ -236,10 +253,18 @@ def main(argv: list[str] | None = None) -> int:
     sentences = count_sentences(build_documents(load_sentences(args.data), args.sentences, seed=args.seed))
     results = {
         "benchmark": {
-            "model": args.model, "sentences": sentences, "batch_size": args.batch_size, "seed": args.seed,
-            "threads": args.threads or torch.get_num_threads(), "memory_sizes": list(args.memory_sizes),
-            "date": time.strftime("%Y-%m-%d %H:%M"), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "python": platform.python_version(), "torch": torch.__version__, "stance": stance.__version__,
+            "model": args.model,
+            "sentences": sentences,
+            "batch_size": args.batch_size,
+            "seed": args.seed,
+            "threads": args.threads or torch.get_num_threads(),
+            "memory_sizes": list(args.memory_sizes),
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "stance": stance.__version__,
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
         },
         "measurements": {name: spawn(args, name) for name in MEASUREMENTS if name in args.only.split(",")},

@@ -173,9 +173,7 @@ def record_segments(record: dict) -> list[Segment]:
     for party in record["parties"]:
         if not party["mentions"] and party["name"] not in context_parties:
             context_parties[party["name"]] = [tuple(m) for m in find_mentions(record["context"], [party["name"]])]
-    context = Segment(
-        record["context"], tuple((n, tuple(m)) for n, m in context_parties.items()), labelled=False
-    )
+    context = Segment(record["context"], tuple((n, tuple(m)) for n, m in context_parties.items()), labelled=False)
     text = Segment(record["text"], tuple((p["name"], tuple(tuple(m) for m in p["mentions"])) for p in in_text))
     return [context, text] if record["context"].strip() or context.parties else [text]
 

@@ -99,9 +99,7 @@ class StanceNetwork(nn.Module):
         nn.init.normal_(self.marker_embedding.weight, std=0.02)
         self.author = nn.Parameter(torch.randn(hidden) * 0.02)
         self.claim_head = nn.Sequential(nn.Linear(hidden, hidden), nn.Tanh(), nn.Dropout(0.1), nn.Linear(hidden, 1))
-        self.stance_head = nn.Sequential(
-            nn.Linear(2 * hidden, hidden), nn.Tanh(), nn.Dropout(0.1), nn.Linear(hidden, num_labels)
-        )
+        self.stance_head = nn.Sequential(nn.Linear(2 * hidden, hidden), nn.Tanh(), nn.Dropout(0.1), nn.Linear(hidden, num_labels))
         self.holder_head = nn.Sequential(nn.Linear(4 * hidden, hidden), nn.Tanh(), nn.Linear(hidden, 1))
         self.lora_rank = lora_rank
         if lora_rank > 0:

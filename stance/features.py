@@ -57,9 +57,7 @@ def tokenize(tokenizer, segments: list[Segment], max_tokens: int, keys: list | N
     """Tokenise each segment once (no special tokens) and map mentions to tokens."""
     if not segments:
         return []
-    encoded = tokenizer(
-        [s.text for s in segments], add_special_tokens=False, return_offsets_mapping=True, return_attention_mask=False
-    )
+    encoded = tokenizer([s.text for s in segments], add_special_tokens=False, return_offsets_mapping=True, return_attention_mask=False)
     result = []
     keys = keys if keys is not None else list(range(len(segments)))
     for key, segment, ids, offsets in zip(keys, segments, encoded["input_ids"], encoded["offset_mapping"]):
@@ -67,9 +65,7 @@ def tokenize(tokenizer, segments: list[Segment], max_tokens: int, keys: list | N
         ids, offsets = ids[:max_tokens], offsets[:max_tokens]
         positions = []
         for _, mentions in segment.parties:
-            positions.append(
-                [i for i, (a, b) in enumerate(offsets) if b > a and any(a < end and b > start for start, end in mentions)]
-            )
+            positions.append([i for i, (a, b) in enumerate(offsets) if b > a and any(a < end and b > start for start, end in mentions)])
         result.append(TokenizedSegment(segment, list(ids), positions, truncated, key))
     return result
 

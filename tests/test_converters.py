@@ -60,12 +60,16 @@ def test_dse_every_label_and_skip(tmp_path: Path) -> None:
         _record("dse-train-0", "Trump met Kasich’s aide.", None, *_pair("Trump", [0, 5], "Kasich’", [10, 17], "neutral", "neutral")),
         _record("dse-train-1", "Obama praised Merkel.", None, *_pair("Obama", [0, 5], "Merkel", [14, 20], "positive", "neutral")),
         _record(
-            "dse-train-2", "Obama was praised by Merkel.", None,
+            "dse-train-2",
+            "Obama was praised by Merkel.",
+            None,
             *_pair("Obama", [0, 5], "Merkel", [21, 27], "neutral", "positive", first="ba"),
         ),
         _record("dse-train-3", "Congress slammed Biden again.", None, *_pair("Congre", [0, 6], "Biden", [17, 22], "negative", "neutral")),
         _record(
-            "dse-train-4", "Biden was slammed by Congress.", None,
+            "dse-train-4",
+            "Biden was slammed by Congress.",
+            None,
             *_pair("Biden", [0, 5], "Congre", [21, 27], "neutral", "negative", first="ba"),
         ),
         _record("dse-train-7", 'Putin said "no" to Kyiv.', None, *_pair("Putin", [0, 5], "Kyiv", [19, 23], "negative", "neutral")),
@@ -93,8 +97,14 @@ NEWSMTSC_ROWS = [
         "primary_gid": "a",
         "sentence_normalized": "Trump said Biden lied, and Trump repeated it to him.",
         "targets": [
-            {"Input.gid": "a1", "from": 0, "to": 5, "mention": "Trump", "polarity": 2.0,
-             "further_mentions": [{"from": 48, "to": 51, "mention": "him"}, {"from": 0, "to": 5, "mention": "Trump"}]},
+            {
+                "Input.gid": "a1",
+                "from": 0,
+                "to": 5,
+                "mention": "Trump",
+                "polarity": 2.0,
+                "further_mentions": [{"from": 48, "to": 51, "mention": "him"}, {"from": 0, "to": 5, "mention": "Trump"}],
+            },
             {"Input.gid": "a2", "from": 11, "to": 16, "mention": "Biden", "polarity": 6.0},
             {"Input.gid": "a3", "from": 27, "to": 32, "mention": "Trump", "polarity": 4.0},
             {"Input.gid": "a4", "from": 27, "to": 32, "mention": "Trump", "polarity": 4.0},
@@ -104,8 +114,14 @@ NEWSMTSC_ROWS = [
         "primary_gid": "b",
         "sentence_normalized": "Merkel met Macron.",
         "targets": [
-            {"Input.gid": "b1", "from": 12, "to": 18, "mention": "Macron", "polarity": 6.0,
-             "further_mentions": [{"from": 0, "to": 3, "mention": "she"}]},
+            {
+                "Input.gid": "b1",
+                "from": 12,
+                "to": 18,
+                "mention": "Macron",
+                "polarity": 6.0,
+                "further_mentions": [{"from": 0, "to": 3, "mention": "she"}],
+            },
         ],
     },
     {
@@ -122,7 +138,9 @@ def test_newsmtsc_targets_further_mentions_and_bad_spans(tmp_path: Path) -> None
     log = SkipLog()
     assert list(convert_newsmtsc(path, on_skip=log)) == [
         _record(
-            "newsmtsc-dev_rw-0", NEWSMTSC_ROWS[0]["sentence_normalized"], None,
+            "newsmtsc-dev_rw-0",
+            NEWSMTSC_ROWS[0]["sentence_normalized"],
+            None,
             [
                 {"name": "Trump", "mentions": [[0, 5], [48, 51]]},
                 {"name": "Biden", "mentions": [[11, 16]]},
@@ -135,7 +153,9 @@ def test_newsmtsc_targets_further_mentions_and_bad_spans(tmp_path: Path) -> None
             ],
         ),
         _record(
-            "newsmtsc-dev_rw-1", "Merkel met Macron.", None,
+            "newsmtsc-dev_rw-1",
+            "Merkel met Macron.",
+            None,
             [{"name": "Macron", "mentions": [[11, 17]]}],
             [{"holder": None, "target": "Macron", "label": "positive"}],
         ),
@@ -227,12 +247,16 @@ def test_cameo_aligns_sentences_by_text(tmp_path: Path) -> None:
     log = SkipLog()
     assert list(convert_cameo(class_path, actors_path, on_skip=log)) == [
         _record(
-            "cameo-train-0", "Russia condemned the U.S. strikes.", True,
+            "cameo-train-0",
+            "Russia condemned the U.S. strikes.",
+            True,
             [{"name": "Russia", "mentions": [[0, 6]]}, {"name": "the U.S. strikes", "mentions": [[17, 33]]}],
             [{"holder": "Russia", "target": "the U.S. strikes", "label": "negative"}],
         ),
         _record(
-            "cameo-train-1", 'Germany and France signed a "deal" with Mali.', True,
+            "cameo-train-1",
+            'Germany and France signed a "deal" with Mali.',
+            True,
             [
                 {"name": "Germany", "mentions": [[0, 7]]},
                 {"name": "France", "mentions": [[12, 18]]},
@@ -243,7 +267,9 @@ def test_cameo_aligns_sentences_by_text(tmp_path: Path) -> None:
         _record("cameo-train-2", "Nobody knows.", True, [], []),
         _record("cameo-train-3", "Police arrested protesters in Cairo.", True, [], []),
         _record(
-            "cameo-train-4", "The U.N. called for calm.", True,
+            "cameo-train-4",
+            "The U.N. called for calm.",
+            True,
             [{"name": "The U.N.", "mentions": [[0, 8]]}, {"name": "calm", "mentions": [[20, 24]]}],
             [{"holder": "The U.N.", "target": "calm", "label": "neutral"}],
         ),

@@ -16,8 +16,11 @@ def write(tmp_path, lines):
 
 
 GOOD = json.dumps(
-    {"text": "Chile thanked Peru.", "parties": [{"name": "Peru", "mentions": [[14, 18]]}],
-     "stances": [{"holder": "AUTHOR", "target": "Peru", "label": "support"}]}
+    {
+        "text": "Chile thanked Peru.",
+        "parties": [{"name": "Peru", "mentions": [[14, 18]]}],
+        "stances": [{"holder": "AUTHOR", "target": "Peru", "label": "support"}],
+    }
 )
 
 
@@ -50,8 +53,11 @@ def test_non_utf8_file_is_refused_clearly(tmp_path):
 
 def test_coarse_labels_allow_their_fine_labels():
     record = validate_record(
-        {"text": "A hit B.", "parties": [{"name": "A", "mentions": [[0, 1]]}, {"name": "B", "mentions": [[6, 7]]}],
-         "stances": [{"holder": None, "target": "B", "label": "negative"}]}
+        {
+            "text": "A hit B.",
+            "parties": [{"name": "A", "mentions": [[0, 1]]}, {"name": "B", "mentions": [[6, 7]]}],
+            "stances": [{"holder": None, "target": "B", "label": "negative"}],
+        }
     )
     gold = gold_of(record)
     assert gold.allowed["B"] == ("condemnation", "accusation", "rejection", "threat")
@@ -61,8 +67,9 @@ def test_coarse_labels_allow_their_fine_labels():
 
 def test_target_must_be_a_party_in_the_text():
     with pytest.raises(RecordError, match="target 'UNSC'"):
-        validate_record({"text": "x", "parties": [{"name": "UNSC", "mentions": []}],
-                         "stances": [{"holder": "AUTHOR", "target": "UNSC", "label": "support"}]})
+        validate_record(
+            {"text": "x", "parties": [{"name": "UNSC", "mentions": []}], "stances": [{"holder": "AUTHOR", "target": "UNSC", "label": "support"}]}
+        )
 
 
 def test_load_corpus_builds_a_dataset(tmp_path):

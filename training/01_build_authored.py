@@ -1,7 +1,7 @@
 """Step 1: validate the authored passages and write corpus/authored/{train,dev,test}.jsonl.
 
-    python training/01_build_authored.py            # build all of corpus/source/*.jsonl
-    python training/01_build_authored.py --check corpus/source/part_a.jsonl   # validate only
+python training/01_build_authored.py            # build all of corpus/source/*.jsonl
+python training/01_build_authored.py --check corpus/source/part_a.jsonl   # validate only
 """
 
 from __future__ import annotations

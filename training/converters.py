@@ -377,9 +377,7 @@ def _cameo_actors(text: str, tokens: list[str], tags: list[str], label: str) -> 
     return parties, stances
 
 
-def convert_cameo(
-    class_path: PathLike, actors_path: PathLike, split: str | None = None, on_skip: SkipHandler = _ignore
-) -> Iterator[Record]:
+def convert_cameo(class_path: PathLike, actors_path: PathLike, split: str | None = None, on_skip: SkipHandler = _ignore) -> Iterator[Record]:
     """CAMEO PentaClass (train_class.tsv + train_actors.conll) -> claim records with actors.
 
     The CoNLL file is not row-aligned with the class file: sentences are paired by
