@@ -48,13 +48,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=None, help="a model folder (default: the packaged model)")
     parser.add_argument("--sentences", type=int, default=1500, help="benchmark-corpus sentences for the speed measure")
-    parser.add_argument("--variants", default=None, help="comma-separated subset of the variant names")
+    parser.add_argument("--variants", default=None, help="semicolon-separated subset of the variant names")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "int8_variants.json")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message=".*quantize_per.*deprecated")
     splits = {name: (load_corpus(ROOT / path), key) for name, (path, key) in DEV_SPLITS.items() if (ROOT / path).is_file()}
     documents = build_documents(load_sentences(), args.sentences)
-    chosen = args.variants.split(",") if args.variants else list(VARIANTS)
+    chosen = [name.strip() for name in args.variants.split(";")] if args.variants else list(VARIANTS)
     results = {}
     for name in chosen:
         model = StanceModel.load(args.model)
