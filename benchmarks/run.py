@@ -83,7 +83,6 @@ def run_child(args: argparse.Namespace) -> dict:
     if args.threads:
         torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore", message=r"document .*: sentence at")  # over-long sentences: truncated alike in a-d
-    warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor")  # deprecation notice of dynamic int8
     name, _, size = args.child.partition(":")
     pool = load_sentences(args.data)
     documents = build_documents(pool, args.sentences, seed=args.seed)

@@ -36,6 +36,7 @@ from stance.model import StanceModel, default_model_path  # noqa: E402
 from stance.storage import copy_model  # noqa: E402
 from stance.train import TrainingArguments, print_progress, train  # noqa: E402
 from training.silver import count_fine, silver_fine_labels  # noqa: E402
+from training.splits import DEV_FILES  # noqa: E402
 
 RECIPE = TrainingArguments(
     epochs=2,
@@ -56,13 +57,6 @@ TRAIN_FILES = {
     "cameo": "data/converted/cameo_train.jsonl",
 }
 SILVER_CORPORA = ("dse", "newsmtsc", "cameo")  # polarity corpora whose cue verbs can give fine labels
-DEV_FILES = {
-    "authored_dev": "corpus/authored/dev.jsonl",
-    "dse_valid": "data/converted/dse_valid.jsonl",
-    "newsmtsc_dev_rw": "data/converted/newsmtsc_dev_rw.jsonl",
-    "newsmtsc_dev_mt": "data/converted/newsmtsc_dev_mt.jsonl",
-    "checkthat_dev": "data/converted/checkthat_dev.jsonl",
-}
 
 
 def dev_metrics(model: StanceModel, train_texts: set[str]) -> dict:

@@ -23,14 +23,12 @@ from stance.model import StanceModel, default_model_path  # noqa: E402
 from stance.storage import copy_model  # noqa: E402
 from stance.taxonomy import POLARITIES, STANCE_LABELS  # noqa: E402
 from training.baselines import claim_items, dse_items, run_baselines, target_items  # noqa: E402
+from training.splits import AUTHORED_TEST, DEV_FILES  # noqa: E402
 
-SPLITS = {
-    "authored_dev": "corpus/authored/dev.jsonl",
-    "authored_test": "corpus/authored/test.jsonl",
-    "dse_valid": "data/converted/dse_valid.jsonl",
-    "newsmtsc_dev_rw": "data/converted/newsmtsc_dev_rw.jsonl",
-    "newsmtsc_dev_mt": "data/converted/newsmtsc_dev_mt.jsonl",
-    "checkthat_dev": "data/converted/checkthat_dev.jsonl",
+SPLITS = {  # authored test after authored dev: the report follows this order
+    "authored_dev": DEV_FILES["authored_dev"],
+    "authored_test": AUTHORED_TEST,
+    **{name: path for name, path in DEV_FILES.items() if name != "authored_dev"},
 }
 TRAIN = {
     "authored": "corpus/authored/train.jsonl",

@@ -30,7 +30,6 @@ from typing import Any
 from stance.taxonomy import POLARITY_OF
 
 MAX_GAP = 24  # characters between the cue and the target: "the", "President", "Iran's"
-_WORD = r"(?:{})\b"
 CUES: dict[str, str] = {
     "condemnation": r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|criticis(?:e|es|ed|ing)"
     r"|slamm?(?:s|ed|ing)?|deplor(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|rebuk(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)"
