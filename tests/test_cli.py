@@ -157,3 +157,20 @@ def test_train_rejects_bad_labels_without_traceback(tmp_path, capsys):
     assert main(["train", "--train", str(data), "--output", str(tmp_path / "o"), "--max-steps", "1"]) == 2
     err = capsys.readouterr().err
     assert "'angry' is not one of" in err and "Traceback" not in err
+
+
+def test_analyze_into_a_closed_pipe_exits_quietly(model_dir, tmp_path):
+    """`stance analyze doc.txt | head -1`: the reader stops early; no traceback, exit 141 like Unix tools."""
+    import subprocess
+    import sys
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(" ".join(["Russia condemned Ukraine. Chile thanked Peru."] * 500), encoding="utf-8")  # output >> a pipe buffer
+    code = "import sys; from stance import cli; sys.exit(cli.main(sys.argv[1:]))"
+    command = [sys.executable, "-c", code, "analyze", str(doc), "--model", str(model_dir)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().startswith(b"[1]")
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
